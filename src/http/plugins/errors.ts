@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { type ErrorCode, fail, SwitchboardError } from '../../domain/errors.js';
+
+/** The raw query string may be at most 8 KiB (CONTRACT.md 1). */
+const MAX_QUERY_BYTES = 8 * 1024;
+
+/** Paths of the public API; another method on them is 405, not 404. */
+export const API_PATHS = new Set(['/api/is-account', '/api/person-info', '/api/out-of-office', '/api/do-not-disturb']);
+
+/** Fastify's own errors, by code, as the contract's errors. */
+const FASTIFY_ERRORS: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_CONTENT_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BODY_NOT_OBJECT',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BODY_NOT_JSON',
+};
+
+function asSwitchboardError(error: FastifyError): SwitchboardError {
+  if (error instanceof SwitchboardError) return error;
+  const code = FASTIFY_ERRORS[error.code];
+  if (code) return new SwitchboardError(code);
+  // The JSON body parser throws a SyntaxError (or a prototype-poisoning error) with status 400.
+  if (error.statusCode === 400 || error instanceof SyntaxError) return new SwitchboardError('BODY_NOT_JSON');
+  if (error.statusCode === 413) return new SwitchboardError('REQUEST_TOO_LARGE');
+  return new SwitchboardError('UNEXPECTED');
+}
+
+function send(reply: FastifyReply, error: SwitchboardError): FastifyReply {
+  if (error.status === 405) reply.header('allow', 'GET, HEAD, POST');
+  return reply.code(error.status).send({ success: false, error: true, message: error.message });
+}
+
+/**
+ * Every failure answers the contract's error body. The detail of an unexpected error goes to the
+ * log, never to the client.
+ */
+export const errorsPlugin = fp(
+  async (app) => {
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      const start = request.url.indexOf('?');
+      if (start >= 0 && Buffer.byteLength(request.url) - start - 1 > MAX_QUERY_BYTES) fail('REQUEST_TOO_LARGE');
+    });
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const known = asSwitchboardError(error);
+      if (known.status >= 500) request.log.error({ err: error }, 'request failed');
+      return send(reply, known);
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?', 1)[0] ?? '';
+      return send(reply, new SwitchboardError(API_PATHS.has(path) ? 'METHOD_NOT_ALLOWED' : 'RESOURCE_NOT_FOUND'));
+    });
+  },
+  { name: 'switchboard-errors', fastify: '5.x' },
+);

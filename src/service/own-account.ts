@@ -1,0 +1,21 @@
+import { emailKey } from '../domain/email.js';
+import { fail } from '../domain/errors.js';
+import { findAccountByEmail } from '../store/repositories/accounts.js';
+import type { AccountRow } from '../store/schema/index.js';
+import type { Db } from '../store/store.js';
+
+/**
+ * The account a company acts on: it must exist (404), belong to the company and not be locked (403).
+ * `parameter` names the request parameter that carried the email, for the message.
+ */
+export async function requireOwnAccount(
+  db: Db,
+  companyId: string,
+  email: string,
+  parameter: string,
+): Promise<AccountRow> {
+  const account = (await findAccountByEmail(db, emailKey(email))) ?? fail('ACCOUNT_NOT_FOUND', parameter);
+  if (account.company_id !== companyId) fail('ACCOUNT_OF_OTHER_COMPANY', parameter);
+  if (account.locked === 1) fail('ACCOUNT_LOCKED', parameter);
+  return account;
+}

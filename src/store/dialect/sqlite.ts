@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
+import type { Database } from '../schema/index.js';
+import type { Capabilities } from './capabilities.js';
+
+/** How long a writer waits for another process's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export const sqliteCapabilities: Capabilities = {
+  identity: { type: 'integer', build: (column) => column.primaryKey().autoIncrement() },
+  caseInsensitiveLike: 'like',
+};
+
+/**
+ * Every Switchboard transaction writes. A deferred `BEGIN` would take the write lock only at the
+ * first write, and then fail at once with SQLITE_BUSY when another process wrote in between;
+ * `BEGIN IMMEDIATE` takes it up front, so the busy timeout applies and the write simply waits.
+ */
+class ImmediateTransactionDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class SwitchboardSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+  }
+
+  override createDriver(): SqliteDriver {
+    return new ImmediateTransactionDriver(this.config);
+  }
+}
+
+export function openSqliteDatabase(path: string): { db: Kysely<Database>; raw: SQLite.Database } {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new SQLite(path, { timeout: BUSY_TIMEOUT_MS });
+  // WAL lets readers and one writer work at once (CLI beside a running server); FULL syncs the WAL
+  // at every commit, so a write that answered 200 survives a crash of the process or the machine.
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SwitchboardSqliteDialect({ database: raw }) });
+  return { db, raw };
+}
