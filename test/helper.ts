@@ -32,3 +32,44 @@ export async function buildTestApp(config: Partial<AppConfig> = {}, now: Date = 
   open.push(test);
   return test;
 }
+
+/** Everything a request could change: compare before and after to prove that a rejection changed nothing. */
+export async function snapshot(store: Store) {
+  const [companies, accounts, channels, members, audit] = await Promise.all([
+    store.db.selectFrom('companies').selectAll().orderBy('id').execute(),
+    store.db.selectFrom('accounts').selectAll().orderBy('id').execute(),
+    store.db.selectFrom('channels').selectAll().orderBy('id').execute(),
+    store.db.selectFrom('channel_members').selectAll().orderBy('channel_id').orderBy('account_id').execute(),
+    store.db.selectFrom('audit').selectAll().orderBy('id').execute(),
+  ]);
+  return { companies, accounts, channels, members, audit };
+}
+
+export type Transport = 'query' | 'form' | 'json';
+
+/**
+ * Calls an endpoint with the parameters sent as query string (GET), form body or JSON body (POST).
+ * Returns the status, headers and parsed JSON body.
+ */
+export async function call(
+  app: FastifyInstance,
+  path: string,
+  params: Record<string, unknown>,
+  options: { transport?: Transport; headers?: Record<string, string> } = {},
+) {
+  const transport = options.transport ?? 'query';
+  const strings = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]));
+  const response =
+    transport === 'query'
+      ? await app.inject({ method: 'GET', url: path, query: strings, headers: options.headers })
+      : await app.inject({
+          method: 'POST',
+          url: path,
+          headers: {
+            'content-type': transport === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+            ...options.headers,
+          },
+          payload: transport === 'json' ? JSON.stringify(params) : new URLSearchParams(strings).toString(),
+        });
+  return { status: response.statusCode, headers: response.headers, body: response.json(), raw: response.body };
+}
