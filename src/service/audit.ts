@@ -18,7 +18,8 @@ const MAX_LIMIT = 10_000;
 
 export async function recentAudit(db: Db, filter: { companyId?: string; limit?: number }): Promise<AuditJson[]> {
   const limit = filter.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) fail('INVALID_VALUE', `limit ${limit}: use 1 to ${MAX_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    fail('INVALID_VALUE', `limit ${limit}: use 1 to ${MAX_LIMIT}`);
   const companyId = filter.companyId === undefined ? undefined : (await getCompany(db, filter.companyId)).id;
   const rows = await listAudit(db, { companyId, limit });
   return rows.map((row) => ({

@@ -1,12 +1,12 @@
 import { emailKey } from '../domain/email.js';
 import { fail } from '../domain/errors.js';
-import { findAccountByEmail } from '../store/repositories/accounts.js';
+import { findAccountByEmailForUpdate } from '../store/repositories/accounts.js';
 import type { AccountRow } from '../store/schema/index.js';
 import type { Db } from '../store/store.js';
 
 /**
  * The account a company acts on: it must exist (404), belong to the company and not be locked (403).
- * `parameter` names the request parameter that carried the email, for the message.
+ * The row stays locked until the transaction ends. `parameter` names the request parameter that carried the email, for the message.
  */
 export async function requireOwnAccount(
   db: Db,
@@ -14,7 +14,7 @@ export async function requireOwnAccount(
   email: string,
   parameter: string,
 ): Promise<AccountRow> {
-  const account = (await findAccountByEmail(db, emailKey(email))) ?? fail('ACCOUNT_NOT_FOUND', parameter);
+  const account = (await findAccountByEmailForUpdate(db, emailKey(email))) ?? fail('ACCOUNT_NOT_FOUND', parameter);
   if (account.company_id !== companyId) fail('ACCOUNT_OF_OTHER_COMPANY', parameter);
   if (account.locked === 1) fail('ACCOUNT_LOCKED', parameter);
   return account;

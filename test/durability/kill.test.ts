@@ -1,5 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -40,9 +40,18 @@ test('every acknowledged write survives kill -9 of the server', async () => {
   const writer = async (email: string) => {
     for (let write = 0; write < WRITES_PER_ACCOUNT && !killed; write++) {
       inFlight.set(email, write);
-      const body = new URLSearchParams({ companyId: company.companyId, accountEmail: email, awayFrom: dayOf(write), awayUntil: dayOf(write) });
+      const body = new URLSearchParams({
+        companyId: company.companyId,
+        accountEmail: email,
+        awayFrom: dayOf(write),
+        awayUntil: dayOf(write),
+      });
       try {
-        const response = await fetch(`${server.baseUrl}/api/out-of-office`, { method: 'POST', body, headers: { authorization: token } });
+        const response = await fetch(`${server.baseUrl}/api/out-of-office`, {
+          method: 'POST',
+          body,
+          headers: { authorization: token },
+        });
         if (response.status === 200 && !killed) acknowledged.set(email, write);
         expect(response.status).toBe(200);
       } catch {
@@ -52,7 +61,10 @@ test('every acknowledged write survives kill -9 of the server', async () => {
   };
   const writers = emails.map(writer);
   // Kill in the middle of the load, right after an answer, with other writes still in flight.
-  while (acknowledged.size < ACCOUNTS || [...acknowledged.values()].reduce((a, b) => a + b, 0) < (ACCOUNTS * WRITES_PER_ACCOUNT) / 2) {
+  while (
+    acknowledged.size < ACCOUNTS ||
+    [...acknowledged.values()].reduce((a, b) => a + b, 0) < (ACCOUNTS * WRITES_PER_ACCOUNT) / 2
+  ) {
     await new Promise((resolve) => setImmediate(resolve));
   }
   server.child.kill('SIGKILL');

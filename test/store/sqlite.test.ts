@@ -50,8 +50,16 @@ describe('SQLite store', () => {
       updated_at: 'now',
     });
     try {
-      await store.db.insertInto('accounts').values(row('A'.repeat(26), 'Same@Example.com')).execute();
-      await expect(store.db.insertInto('accounts').values(row('B'.repeat(26), 'same@example.COM')).execute()).rejects.toThrow(/UNIQUE/);
+      await store.db
+        .insertInto('accounts')
+        .values(row('A'.repeat(26), 'Same@Example.com'))
+        .execute();
+      await expect(
+        store.db
+          .insertInto('accounts')
+          .values(row('B'.repeat(26), 'same@example.COM'))
+          .execute(),
+      ).rejects.toThrow(/UNIQUE/);
     } finally {
       await store.close();
     }

@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  type QueryCompiler,
+  type SelectModifierNode,
+  SqliteDialect,
+  SqliteDriver,
+  SqliteQueryCompiler,
+} from 'kysely';
 import type { Database } from '../schema/index.js';
 import type { Capabilities } from './capabilities.js';
 
@@ -24,6 +33,16 @@ class ImmediateTransactionDriver extends SqliteDriver {
   }
 }
 
+/**
+ * SQLite has no row locks and no `FOR UPDATE`; it needs none, since `BEGIN IMMEDIATE` already
+ * serialises writers. Repositories lock rows for PostgreSQL, and here the clause compiles to nothing.
+ */
+class RowLockFreeCompiler extends SqliteQueryCompiler {
+  protected override visitSelectModifier(node: SelectModifierNode): void {
+    if (node.modifier !== 'ForUpdate') super.visitSelectModifier(node);
+  }
+}
+
 class SwitchboardSqliteDialect extends SqliteDialect {
   constructor(private readonly config: ConstructorParameters<typeof SqliteDialect>[0]) {
     super(config);
@@ -31,6 +50,10 @@ class SwitchboardSqliteDialect extends SqliteDialect {
 
   override createDriver(): SqliteDriver {
     return new ImmediateTransactionDriver(this.config);
+  }
+
+  override createQueryCompiler(): QueryCompiler {
+    return new RowLockFreeCompiler();
   }
 }
 

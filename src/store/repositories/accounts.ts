@@ -5,6 +5,11 @@ export function findAccountByEmail(db: Db, emailKey: string): Promise<AccountRow
   return db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey).executeTakeFirst();
 }
 
+/** The same, and locks the row until the transaction ends, so concurrent writes to one account queue up. */
+export function findAccountByEmailForUpdate(db: Db, emailKey: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey).forUpdate().executeTakeFirst();
+}
+
 export function findAccountByTalkToMeId(db: Db, talkToMeId: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('talk_to_me_id', '=', talkToMeId).executeTakeFirst();
 }
