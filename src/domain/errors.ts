@@ -55,6 +55,10 @@ export const ERRORS = {
     message: () => 'Unsupported content type: send application/x-www-form-urlencoded or application/json.',
   },
   UNEXPECTED: { status: 500, message: () => 'Unexpected server-side error.' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    message: () => 'Service unavailable: the database cannot be reached. Try again shortly.',
+  },
   // Raised by the operator's tools (CLI, admin API); never by the public API.
   COMPANY_NOT_FOUND: { status: 404, message: (id: string) => `No company ${id}.` },
   CHANNEL_NOT_FOUND: { status: 404, message: (id: string) => `No channel ${id}.` },

@@ -5,6 +5,13 @@ import { type ErrorCode, fail, SwitchboardError } from '../../domain/errors.js';
 /** The raw query string may be at most 8 KiB (CONTRACT.md 1). */
 const MAX_QUERY_BYTES = 8 * 1024;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` on routes that read no parameters (the OpenAPI document and docs): no 8 KiB query limit. */
+    queryLimit?: boolean;
+  }
+}
+
 /** Paths of the public API; another method on them is 405, not 404. */
 export const API_PATHS = new Set(['/api/is-account', '/api/person-info', '/api/out-of-office', '/api/do-not-disturb']);
 
@@ -17,8 +24,9 @@ const FASTIFY_ERRORS: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'BODY_NOT_JSON',
 };
 
-function asSwitchboardError(error: FastifyError): SwitchboardError {
+function asSwitchboardError(error: FastifyError, isUnavailable: (error: unknown) => boolean): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
+  if (isUnavailable(error)) return new SwitchboardError('DATABASE_UNAVAILABLE');
   const code = FASTIFY_ERRORS[error.code];
   if (code) return new SwitchboardError(code);
   // The JSON body parser throws a SyntaxError (or a prototype-poisoning error) with status 400.
@@ -27,8 +35,12 @@ function asSwitchboardError(error: FastifyError): SwitchboardError {
   return new SwitchboardError('UNEXPECTED');
 }
 
+/** Seconds a client should wait before trying again after a 503. */
+const RETRY_AFTER_SECONDS = 2;
+
 function send(reply: FastifyReply, error: SwitchboardError): FastifyReply {
   if (error.status === 405) reply.header('allow', 'GET, HEAD, POST');
+  if (error.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.code(error.status).send({ success: false, error: true, message: error.message });
 }
 
@@ -39,12 +51,13 @@ function send(reply: FastifyReply, error: SwitchboardError): FastifyReply {
 export const errorsPlugin = fp(
   async (app) => {
     app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (request.routeOptions.config.queryLimit === false) return;
       const start = request.url.indexOf('?');
       if (start >= 0 && Buffer.byteLength(request.url) - start - 1 > MAX_QUERY_BYTES) fail('REQUEST_TOO_LARGE');
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const known = asSwitchboardError(error);
+      const known = asSwitchboardError(error, app.store.capabilities.isUnavailable);
       if (known.status >= 500) request.log.error({ err: error }, 'request failed');
       return send(reply, known);
     });
@@ -54,5 +67,5 @@ export const errorsPlugin = fp(
       return send(reply, new SwitchboardError(API_PATHS.has(path) ? 'METHOD_NOT_ALLOWED' : 'RESOURCE_NOT_FOUND'));
     });
   },
-  { name: 'switchboard-errors', fastify: '5.x' },
+  { name: 'switchboard-errors', dependencies: ['switchboard-context'], fastify: '5.x' },
 );
