@@ -23,9 +23,13 @@ export interface ServerProcess {
 }
 
 /** Starts `switchboard serve` as a child process (from the built dist/) and waits until it listens. */
-export async function startServer(db: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export async function startServer(
+  db: string,
+  env: NodeJS.ProcessEnv = {},
+  args: string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', String(port)], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', String(port), ...args], {
     env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

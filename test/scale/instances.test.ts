@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,3 +172,42 @@ async function idOf(store: Awaited<ReturnType<typeof openStore>>, email: string)
       .executeTakeFirstOrThrow()
   ).id;
 }
+
+test('serve --workers 2 answers from two processes, takes concurrent writes, and stops on SIGTERM', async () => {
+  const location = testDatabaseLocation(dir, 'workers.db');
+  const seed = await openStore(location);
+  const company = await makeCompany(seed);
+  const accounts = [];
+  for (let i = 0; i < 10; i++) accounts.push(await makeAccount(seed, { companyId: company.companyId }));
+  await seed.close();
+  const server = await startServer(location, {}, ['--workers', '2']);
+  servers.push(server);
+  // Both workers report that they listen.
+  const deadline = Date.now() + 10_000;
+  while (server.output().split('Server listening').length < 3 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(server.output().split('Server listening').length - 1).toBe(2);
+
+  const token = computeAccessToken(company.apiKey, company.companyId, today(), company.hash);
+  const answers = await Promise.all(
+    Array.from({ length: 60 }, (_, i) =>
+      post(server, '/api/do-not-disturb', token, {
+        companyId: company.companyId,
+        accountEmail: accounts[i % accounts.length]?.email ?? '',
+        dnd: i % 3 === 0 ? 'true' : 'false',
+      }),
+    ),
+  );
+  expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+
+  server.child.kill('SIGTERM');
+  const [code] = (await once(server.child, 'exit')) as [number | null];
+  expect(code).toBe(0);
+  const check = await openStore(location);
+  try {
+    expect(await recentAudit(check.db, { companyId: company.companyId, limit: 1_000 })).toHaveLength(60 + 10 + 1);
+  } finally {
+    await check.close();
+  }
+});
