@@ -18,7 +18,7 @@ function reachable(url: string): Promise<boolean> {
   });
 }
 
-const common = { testTimeout: 30_000, hookTimeout: 30_000 };
+const common = { testTimeout: 30_000, hookTimeout: 30_000, globalSetup: ['test/global-setup.ts'] };
 
 export default defineConfig(async () => {
   const postgres = process.env.SWITCHBOARD_TEST_SKIP_PG ? false : await reachable(TEST_PG);

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { afterAll } from 'vitest';
+import { inject } from 'vitest';
 import { openStore, type Store } from '../src/store/store.js';
 
 /**
@@ -12,25 +11,17 @@ import { openStore, type Store } from '../src/store/store.js';
 export const TEST_DIALECT = process.env.SWITCHBOARD_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
 export const TEST_PG = process.env.SWITCHBOARD_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const schemas: string[] = [];
+/**
+ * Schemas are named after the test run (see test/global-setup.ts) and dropped when the whole run
+ * ends, not after each file: Kysely's migrator lists every schema of the database, and fails when
+ * one disappears under it, so no file may drop a schema while others migrate.
+ */
+const RUN = inject('testRun') ?? 'direct';
 
-afterAll(async () => {
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: TEST_PG });
-  await client.connect();
-  try {
-    for (const schema of schemas.splice(0)) await client.query(`drop schema if exists ${schema} cascade`);
-  } finally {
-    await client.end();
-  }
-});
-
-/** A PostgreSQL URL with a schema of its own, dropped after the test file. */
+/** A PostgreSQL URL with a schema of its own, dropped when the test run ends. */
 export function freshPostgresLocation(): string {
-  const schema = `t_${randomBytes(8).toString('hex')}`;
-  schemas.push(schema);
   const url = new URL(TEST_PG);
-  url.searchParams.set('schema', schema);
+  url.searchParams.set('schema', `t_${RUN}_${randomBytes(6).toString('hex')}`);
   return url.toString();
 }
 
@@ -48,12 +39,21 @@ export async function openTestStore(): Promise<Store> {
   if (TEST_DIALECT === 'sqlite') return openStore(':memory:');
   const idle = idleSchemas.pop();
   const location = idle ?? freshPostgresLocation();
-  const store = await openStore(location);
-  if (idle) await sql.raw(`truncate ${TABLES.join(', ')} restart identity cascade`).execute(store.db);
+  let store: Store | undefined;
+  try {
+    store = await openStore(location);
+    if (idle) await sql.raw(`truncate ${TABLES.join(', ')} restart identity cascade`).execute(store.db);
+  } catch (error) {
+    // A test broke this schema on purpose (dropped a table, say): leave it and take a new one.
+    await store?.close();
+    if (!idle) throw error;
+    return openTestStore();
+  }
   const close = store.close;
-  store.close = async () => {
+  const opened = store;
+  opened.close = async () => {
     await close();
     idleSchemas.push(location);
   };
-  return store;
+  return opened;
 }

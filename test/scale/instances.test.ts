@@ -177,7 +177,7 @@ test('serve --workers 2 answers from two processes, takes concurrent writes, and
   const location = testDatabaseLocation(dir, 'workers.db');
   const seed = await openStore(location);
   const company = await makeCompany(seed);
-  const accounts = [];
+  const accounts: { email: string }[] = [];
   for (let i = 0; i < 10; i++) accounts.push(await makeAccount(seed, { companyId: company.companyId }));
   await seed.close();
   const server = await startServer(location, {}, ['--workers', '2']);
