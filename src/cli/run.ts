@@ -1,8 +1,10 @@
 import { userInfo } from 'node:os';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { SwitchboardError } from '../domain/errors.js';
+import { parseMasterKey } from '../domain/secret-box.js';
 import type { Change } from '../service/change.js';
-import { DEFAULT_DATABASE, openStore, type Store } from '../store/store.js';
+import { createKeyring } from '../store/keyring.js';
+import { DEFAULT_DATABASE, openStore, type Store, type StoreOptions } from '../store/store.js';
 
 export interface DbOption {
   db?: string;
@@ -15,6 +17,22 @@ export function withDb(command: Command): Command {
 
 export function databaseLocation(options: DbOption): string {
   return options.db ?? process.env.SWITCHBOARD_DB ?? DEFAULT_DATABASE;
+}
+
+/**
+ * Options of every store the CLI opens: with SWITCHBOARD_MASTER_KEY the companies' API keys are
+ * encrypted at rest. The key is checked here, and neither it nor any part of it is ever printed.
+ */
+export function storeOptions(options: StoreOptions = {}): StoreOptions {
+  const text = process.env.SWITCHBOARD_MASTER_KEY;
+  if (text === undefined) return options;
+  const masterKey = parseMasterKey(text);
+  if (masterKey === undefined) {
+    throw new Error(
+      'SWITCHBOARD_MASTER_KEY must be 32 bytes, written as 64 hex characters or in base64 (make one with `openssl rand -hex 32`).',
+    );
+  }
+  return { ...options, keyring: createKeyring(masterKey) };
 }
 
 /** The change a CLI command makes, as the audit trail records it. */
@@ -39,7 +57,7 @@ export function printJson(value: unknown): void {
 export async function withStore(options: DbOption, work: (store: Store) => Promise<void>): Promise<void> {
   let store: Store | undefined;
   try {
-    store = await openStore(databaseLocation(options));
+    store = await openStore(databaseLocation(options), storeOptions());
     await work(store);
   } catch (error) {
     reportFailure(error);
@@ -59,7 +77,8 @@ export function reportFailure(error: unknown): void {
 export function wholeNumber(name: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number)) throw new Error(`${name} must be a whole number, not "${value}".`);
+    // Commander reports this error as one line with exit code 1, like its own usage errors.
+    if (!Number.isInteger(number)) throw new InvalidArgumentError(`${name} must be a whole number, not "${value}".`);
     return number;
   };
 }

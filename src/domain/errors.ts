@@ -59,12 +59,35 @@ export const ERRORS = {
     status: 503,
     message: () => 'Service unavailable: the database cannot be reached. Try again shortly.',
   },
+  // Hardening (README, "Operations"): rate limits, load shedding, the metrics token.
+  RATE_LIMITED: { status: 429, message: (seconds: string) => `Too many requests: try again in ${seconds} seconds.` },
+  OVERLOADED: { status: 503, message: () => 'Service overloaded: try again shortly.' },
+  METRICS_AUTHENTICATION_REQUIRED: {
+    status: 401,
+    message: () => 'Authentication required: send the metrics token as Authorization: Bearer <token>.',
+  },
   // Raised by the operator's tools (CLI, admin API); never by the public API.
   COMPANY_NOT_FOUND: { status: 404, message: (id: string) => `No company ${id}.` },
   CHANNEL_NOT_FOUND: { status: 404, message: (id: string) => `No channel ${id}.` },
   ACCOUNT_EMAIL_NOT_FOUND: { status: 404, message: (email: string) => `No account ${email}.` },
   ACCOUNT_EXISTS: { status: 409, message: (email: string) => `An account ${email} exists already.` },
   INVALID_VALUE: { status: 400, message: (what: string) => `Invalid ${what}.` },
+  // The admin API (README, "Admin API").
+  ADMIN_AUTHENTICATION_REQUIRED: {
+    status: 401,
+    message: () => 'Authentication required: send the operator token as Authorization: Bearer <token>.',
+  },
+  REQUEST_INVALID: { status: 400, message: (detail: string) => `Invalid request: ${detail}.` },
+  CSV_REQUIRED: { status: 415, message: () => 'Unsupported content type: send the accounts as text/csv.' },
+  CSV_INVALID: { status: 400, message: (detail: string) => `Invalid CSV: ${detail}.` },
+  CSV_DUPLICATE_EMAIL: {
+    status: 400,
+    message: (detail: string) => `The email ${detail} appears in an earlier row of the file.`,
+  },
+  IMPORT_REJECTED: {
+    status: 400,
+    message: (count: string) => `No account was imported: ${count} of the file failed (atomic=true).`,
+  },
 } as const satisfies Record<string, { status: number; message: (arg: string) => string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -36,7 +36,14 @@ export function loggerOptions(config: AppConfig): LoggerOptions | false {
   return {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', 'req.query.key', 'req.body.key', '*.apiKey', '*.api_key'],
+      paths: [
+        'req.headers.authorization',
+        'req.query.key',
+        'req.body.key',
+        '*.apiKey',
+        '*.api_key',
+        '*.previous_api_key',
+      ],
       censor: '[redacted]',
     },
     serializers: {

@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import { emailKey, isValidEmail } from '../domain/email.js';
 import { fail } from '../domain/errors.js';
 import { newIdentifier } from '../domain/identifiers.js';
@@ -5,7 +6,7 @@ import { isOnlineState, type OnlineState } from '../domain/online-state.js';
 import type { AccountProfileRow } from '../store/repositories/accounts.js';
 import * as accounts from '../store/repositories/accounts.js';
 import { recordAudit } from '../store/repositories/audit.js';
-import type { AccountRow } from '../store/schema/index.js';
+import type { AccountRow, Database } from '../store/schema/index.js';
 import type { Db } from '../store/store.js';
 import { type Change, timestamp } from './change.js';
 import { getCompany } from './companies.js';
@@ -72,45 +73,50 @@ export async function listAccounts(db: Db, companyId?: string): Promise<AccountJ
   return (await accounts.listAccountProfiles(db, companyId)).map(accountJson);
 }
 
-export async function createAccount(
-  db: Db,
-  input: AccountProfile & { email: string; name: string; companyId?: string },
-  change: Change,
-): Promise<AccountJson> {
+export type NewAccount = AccountProfile & { email: string; name: string; companyId?: string };
+
+export async function createAccount(db: Db, input: NewAccount, change: Change): Promise<AccountJson> {
+  const row = await db.transaction().execute((trx) => insertNewAccount(trx, input, change));
+  return getAccount(db, row.email);
+}
+
+/**
+ * Checks and creates one account, with its audit entry, inside the caller's transaction: the one
+ * rule behind `account create`, the admin API and the CSV import.
+ */
+export async function insertNewAccount(trx: Transaction<Database>, input: NewAccount, change: Change) {
   const email = input.email.trim();
   if (!isValidEmail(email)) fail('INVALID_VALUE', `email ${email}`);
   const fields = checkProfile(input);
   const at = timestamp(change);
-  await db.transaction().execute(async (trx) => {
-    const companyId = input.companyId === undefined ? null : (await getCompany(trx, input.companyId)).id;
-    if (await accounts.findAccountByEmail(trx, emailKey(email))) fail('ACCOUNT_EXISTS', email);
-    const row: AccountRow = {
-      id: newIdentifier(),
-      email,
-      email_key: emailKey(email),
-      company_id: companyId,
-      name: input.name.trim(),
-      talk_to_me_id: newIdentifier(),
-      avatar: null,
-      phone: null,
-      mobile: null,
-      position: null,
-      verified: 0,
-      locked: 0,
-      dnd: 0,
-      online_state: 'OFFLINE',
-      away_from: null,
-      away_until: null,
-      substitute_account_id: null,
-      substitute_channel_id: null,
-      created_at: at,
-      updated_at: at,
-      ...fields,
-    };
-    await accounts.insertAccount(trx, row);
-    await recordAudit(trx, { ...audit(change, row, 'account.create'), before: null, after: row });
-  });
-  return getAccount(db, email);
+  const companyId = input.companyId === undefined ? null : (await getCompany(trx, input.companyId)).id;
+  if (await accounts.findAccountByEmail(trx, emailKey(email))) fail('ACCOUNT_EXISTS', email);
+  const row: AccountRow = {
+    id: newIdentifier(),
+    email,
+    email_key: emailKey(email),
+    company_id: companyId,
+    name: input.name.trim(),
+    talk_to_me_id: newIdentifier(),
+    avatar: null,
+    phone: null,
+    mobile: null,
+    position: null,
+    verified: 0,
+    locked: 0,
+    dnd: 0,
+    online_state: 'OFFLINE',
+    away_from: null,
+    away_until: null,
+    substitute_account_id: null,
+    substitute_channel_id: null,
+    created_at: at,
+    updated_at: at,
+    ...fields,
+  };
+  await accounts.insertAccount(trx, row);
+  await recordAudit(trx, { ...audit(change, row, 'account.create'), before: null, after: row });
+  return row;
 }
 
 /** Changes an account's profile and flags (lock, verification, online state). */

@@ -29,6 +29,11 @@ async function getChannel(db: Db, id: string): Promise<ChannelRow> {
   return (await channels.findChannel(db, normalizeIdentifier(id))) ?? fail('CHANNEL_NOT_FOUND', id);
 }
 
+/** One channel with its members. */
+export async function readChannel(db: Db, id: string): Promise<ChannelJson> {
+  return channelJson(db, await getChannel(db, id));
+}
+
 /** A member must be an account of the channel's company. */
 async function memberAccount(db: Db, channel: ChannelRow, email: string): Promise<AccountRow> {
   const account = (await findAccountByEmail(db, emailKey(email))) ?? fail('ACCOUNT_EMAIL_NOT_FOUND', email);

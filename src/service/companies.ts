@@ -1,5 +1,6 @@
 import { HASH_FUNCTIONS, type HashFunction } from '../domain/access-token.js';
 import { isTimeZone } from '../domain/calendar.js';
+import { parseDuration } from '../domain/duration.js';
 import { fail } from '../domain/errors.js';
 import { newApiKey, newIdentifier, normalizeIdentifier } from '../domain/identifiers.js';
 import { recordAudit } from '../store/repositories/audit.js';
@@ -60,6 +61,8 @@ export async function createCompany(
     id: newIdentifier(),
     name: settings.name.trim(),
     api_key: newApiKey(),
+    previous_api_key: null,
+    previous_key_expires_at: null,
     hash: (settings.hash as HashFunction | undefined) ?? 'sha256',
     timezone: settings.timezone ?? 'UTC',
     created_at: at,
@@ -67,7 +70,7 @@ export async function createCompany(
   };
   await db.transaction().execute(async (trx) => {
     await companies.insertCompany(trx, row);
-    const { api_key: _secret, ...visible } = row;
+    const { api_key: _key, previous_api_key: _previous, previous_key_expires_at: _until, ...visible } = row;
     await recordAudit(trx, { ...audit(change, row.id, 'company.create'), before: null, after: visible });
   });
   return { ...companyJson(row), apiKey: row.api_key };
@@ -95,20 +98,58 @@ export async function updateCompany(
   });
 }
 
-/** Replaces the company's API key; tokens made from the old key stop working at once. */
+export interface RotateKeyOptions {
+  /**
+   * How long the key being replaced keeps working, as `30m`, `24h` or `7d` (at most 90 days), so
+   * that integrations can switch without downtime. Without it the old key stops at once.
+   */
+  grace?: string;
+}
+
+export interface RotatedKey {
+  companyId: string;
+  apiKey: string;
+  /** When the replaced key stops working (ISO timestamp), or null: it stopped at once. */
+  previousKeyValidUntil: string | null;
+}
+
+const MAX_GRACE_MS = 90 * 86_400_000;
+
+/**
+ * Replaces the company's API key. The replaced key stops working at once, or at the end of
+ * `options.grace`; a key replaced earlier (still in its grace period) stops at once either way.
+ */
 export async function rotateCompanyKey(
   db: Db,
   id: string,
   change: Change,
-): Promise<{ companyId: string; apiKey: string }> {
+  options: RotateKeyOptions = {},
+): Promise<RotatedKey> {
+  const graceMs = options.grace === undefined ? undefined : gracePeriod(options.grace);
   return db.transaction().execute(async (trx) => {
-    const company = await getCompany(trx, id);
+    const company =
+      (await companies.findCompanyForUpdate(trx, normalizeIdentifier(id))) ?? fail('COMPANY_NOT_FOUND', id);
     const apiKey = newApiKey();
-    await companies.updateCompany(trx, company.id, { api_key: apiKey, updated_at: timestamp(change) });
+    const until = graceMs === undefined ? null : new Date(change.now.getTime() + graceMs).toISOString();
+    await companies.updateCompany(trx, company.id, {
+      api_key: apiKey,
+      previous_api_key: until === null ? null : company.api_key,
+      previous_key_expires_at: until,
+      updated_at: timestamp(change),
+    });
     // The audit trail records that the key changed, never the key.
-    await recordAudit(trx, { ...audit(change, company.id, 'company.rotate-key'), before: null, after: null });
-    return { companyId: company.id, apiKey };
+    const after = { previousKeyValidUntil: until };
+    await recordAudit(trx, { ...audit(change, company.id, 'company.rotate-key'), before: null, after });
+    return { companyId: company.id, apiKey, previousKeyValidUntil: until };
   });
+}
+
+function gracePeriod(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > MAX_GRACE_MS) {
+    fail('INVALID_VALUE', `grace period ${text}: use minutes, hours or days up to 90 days, such as 30m, 24h or 7d`);
+  }
+  return ms;
 }
 
 export async function listCompanies(db: Db): Promise<CompanyJson[]> {

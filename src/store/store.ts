@@ -8,6 +8,8 @@ import {
   postgresCapabilities,
 } from './dialect/postgres.js';
 import { openSqliteDatabase, sqliteCapabilities } from './dialect/sqlite.js';
+import { encryptStoredKeys } from './encrypt-keys.js';
+import { createKeyring, type Keyring, withKeyring } from './keyring.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema/index.js';
 
@@ -28,17 +30,21 @@ export const DEFAULT_DATABASE = './data/switchboard.db';
 export interface StoreOptions {
   /** PostgreSQL connections per process (SQLite has one). */
   poolSize?: number;
+  /** How companies' API keys are stored: sealed under a master key, or as they are (the default). */
+  keyring?: Keyring;
 }
 
 /**
  * Opens the database at `location` and brings its schema up to date: a SQLite file path (or
- * `:memory:`), or a `postgres://` URL.
+ * `:memory:`), or a `postgres://` URL. Then the stored API keys must suit `options.keyring`: sealed
+ * keys need the master key they were sealed with, and plain keys are sealed if there is one.
  */
 export async function openStore(location: string = DEFAULT_DATABASE, options: StoreOptions = {}): Promise<Store> {
   const postgres = isPostgresUrl(location);
-  const db = postgres
+  const opened = postgres
     ? await openPostgresDatabase(location, { poolSize: options.poolSize ?? 10 })
     : openSqliteDatabase(location).db;
+  const db = withKeyring(opened, options.keyring ?? createKeyring());
   const store: Store = {
     db,
     capabilities: postgres ? postgresCapabilities : sqliteCapabilities,
@@ -48,6 +54,7 @@ export async function openStore(location: string = DEFAULT_DATABASE, options: St
   };
   try {
     await migrateToLatest(store);
+    await encryptStoredKeys(store.db, new Date());
   } catch (error) {
     await store.close();
     throw error;

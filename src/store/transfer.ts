@@ -1,10 +1,13 @@
+import { encryptStoredKeys } from './encrypt-keys.js';
 import type { Database } from './schema/index.js';
 import type { Db, Store } from './store.js';
 
 /**
  * Moving a whole database to another (`switchboard export` / `import`), e.g. from SQLite to
  * PostgreSQL: JSON lines, a header first, then every row of every table as stored, parents before
- * children. The dump holds the companies' API keys: keep it as secret as the database.
+ * children. The dump holds the companies' API keys as stored: keep it as secret as the database.
+ * Keys encrypted under a master key stay encrypted, so such a dump imports and works only with
+ * the same SWITCHBOARD_MASTER_KEY.
  */
 export const DUMP_FORMAT = 'switchboard-dump';
 export const DUMP_VERSION = 1;
@@ -52,7 +55,9 @@ function normalize(row: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * Loads a dump into an empty database in one transaction: all of it, or nothing. Substitutes
- * refer to other accounts, so accounts go in first without them and get them at the end.
+ * refer to other accounts, so accounts go in first without them and get them at the end. The
+ * imported API keys must suit the store's keyring, as when a store opens: encrypted keys need
+ * the master key of the dump's database, and plain keys are encrypted if the store has one.
  */
 export async function importDump(store: Store, lines: AsyncIterable<DumpLine>): Promise<Record<Table, number>> {
   const counts = Object.fromEntries(TABLES.map((table) => [table, 0])) as Record<Table, number>;
@@ -89,6 +94,7 @@ export async function importDump(store: Store, lines: AsyncIterable<DumpLine>): 
         .execute();
     }
     await store.capabilities.followInsertedIds(trx, 'audit');
+    await encryptStoredKeys(trx, new Date());
   });
   return counts;
 }

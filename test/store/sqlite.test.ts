@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, test } from 'vitest';
+import { sqliteCapabilities } from '../../src/store/dialect/sqlite.js';
+import { migrations as allMigrations } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
@@ -31,7 +33,7 @@ describe('SQLite store', () => {
     const second = await openStore(file);
     const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
     await second.close();
-    expect(migrations.rows.map((row) => row.name)).toEqual(['2026-11-25-0001-initial']);
+    expect(migrations.rows.map((row) => row.name)).toEqual(Object.keys(allMigrations(sqliteCapabilities)));
   });
 
   test('emails are unique regardless of case', async () => {

@@ -46,9 +46,12 @@ export function companyCommands(program: Command): void {
     );
 
   withDb(company.command('rotate-key'))
-    .description('replace the API key; tokens of the old key stop working at once')
+    .description('replace the API key; tokens of the old key stop working at once, or after --grace')
     .argument('<companyId>')
+    .option('--grace <duration>', 'keep the old key valid this long so integrations can switch: 30m, 24h, 7d')
     .action((id, options) =>
-      withStore(options, async (store) => printJson(await rotateCompanyKey(store.db, id, cliChange()))),
+      withStore(options, async (store) =>
+        printJson(await rotateCompanyKey(store.db, id, cliChange(), { grace: options.grace })),
+      ),
     );
 }

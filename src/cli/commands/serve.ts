@@ -1,10 +1,9 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { buildApp } from '../../http/app.js';
 import { configFromEnv } from '../../http/config.js';
 import { openStore } from '../../store/store.js';
 import { demoInstructions, seedDemo } from '../demo.js';
-import { cliChange, databaseLocation, reportFailure, wholeNumber, withDb } from '../run.js';
+import { cliChange, databaseLocation, reportFailure, storeOptions, wholeNumber, withDb } from '../run.js';
 
 interface ServeOptions {
   db?: string;
@@ -45,11 +44,20 @@ export function serveCommand(program: Command): void {
 
 /** One process that serves the port until SIGTERM or SIGINT. */
 async function serve(options: ServeOptions): Promise<void> {
+  // Loaded here, not at the top: every other command starts faster without the HTTP stack.
+  const { buildApp } = await import('../../http/app.js');
   const config = configFromEnv(process.env);
-  const store = await openStore(databaseLocation(options), { poolSize: options.poolSize });
+  const store = await openStore(databaseLocation(options), storeOptions({ poolSize: options.poolSize }));
   const app = await buildApp({ store, config });
   const closeAll = async () => {
-    await app.close();
+    // Node closes the connections that are idle when the server closes, but a keep-alive connection
+    // whose request finishes later would hold the shutdown until its timeout: close those as they go idle.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(sweep);
+    }
     await store.close();
   };
   try {
@@ -69,7 +77,7 @@ async function serve(options: ServeOptions): Promise<void> {
  * share the port, replaces a worker that dies, and stops them all on SIGTERM or SIGINT.
  */
 async function supervise(options: ServeOptions): Promise<void> {
-  const store = await openStore(databaseLocation(options), { poolSize: 1 });
+  const store = await openStore(databaseLocation(options), storeOptions({ poolSize: 1 }));
   try {
     if (options.demo) await seedDemo(store.db, cliChange());
   } finally {
@@ -97,7 +105,7 @@ async function supervise(options: ServeOptions): Promise<void> {
 }
 
 async function printDemo(options: ServeOptions): Promise<void> {
-  const store = await openStore(databaseLocation(options), { poolSize: 1 });
+  const store = await openStore(databaseLocation(options), storeOptions({ poolSize: 1 }));
   try {
     const address = options.host.includes(':') ? `[${options.host}]` : options.host;
     const lines = await demoInstructions(store.db, `http://${address}:${options.port}`, new Date());

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ErrorCode, fail, SwitchboardError } from '../../domain/errors.js';
+import { describeValidation } from '../validation.js';
 
 /** The raw query string may be at most 8 KiB (CONTRACT.md 1). */
 const MAX_QUERY_BYTES = 8 * 1024;
@@ -26,6 +27,9 @@ const FASTIFY_ERRORS: Record<string, ErrorCode> = {
 
 function asSwitchboardError(error: FastifyError, isUnavailable: (error: unknown) => boolean): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
+  // Schema validation runs only where a real validator is set (the admin API); the public API validates by hand.
+  if (error.validation)
+    return new SwitchboardError('REQUEST_INVALID', describeValidation(error.validation, error.validationContext));
   if (isUnavailable(error)) return new SwitchboardError('DATABASE_UNAVAILABLE');
   const code = FASTIFY_ERRORS[error.code];
   if (code) return new SwitchboardError(code);
@@ -44,6 +48,16 @@ function send(reply: FastifyReply, error: SwitchboardError): FastifyReply {
   return reply.code(error.status).send({ success: false, error: true, message: error.message });
 }
 
+function isApiPath(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+/** A request without a route: another method on an endpoint of the API (405), or an unknown path (404). */
+function notFound(request: FastifyRequest): ErrorCode {
+  const path = request.url.split('?', 1)[0] ?? '';
+  return API_PATHS.has(path) ? 'METHOD_NOT_ALLOWED' : 'RESOURCE_NOT_FOUND';
+}
+
 /**
  * Every failure answers the contract's error body. The detail of an unexpected error goes to the
  * log, never to the client.
@@ -51,6 +65,10 @@ function send(reply: FastifyReply, error: SwitchboardError): FastifyReply {
 export const errorsPlugin = fp(
   async (app) => {
     app.addHook('onRequest', async (request: FastifyRequest) => {
+      // No route under /api/: answer 404 or 405 now, before a body is read, so that a broken body on
+      // a wrong method or path cannot turn the answer into a 400 or 415. (The admin API answers its
+      // unknown paths itself, after checking the operator token.)
+      if (request.is404 && isApiPath(request)) fail(notFound(request));
       if (request.routeOptions.config.queryLimit === false) return;
       const start = request.url.indexOf('?');
       if (start >= 0 && Buffer.byteLength(request.url) - start - 1 > MAX_QUERY_BYTES) fail('REQUEST_TOO_LARGE');
@@ -62,10 +80,7 @@ export const errorsPlugin = fp(
       return send(reply, known);
     });
 
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?', 1)[0] ?? '';
-      return send(reply, new SwitchboardError(API_PATHS.has(path) ? 'METHOD_NOT_ALLOWED' : 'RESOURCE_NOT_FOUND'));
-    });
+    app.setNotFoundHandler((request, reply) => send(reply, new SwitchboardError(notFound(request))));
   },
   { name: 'switchboard-errors', dependencies: ['switchboard-context'], fastify: '5.x' },
 );

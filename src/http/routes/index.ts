@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import admin from './admin/index.js';
 import doNotDisturb from './api/do-not-disturb.js';
 import isAccount from './api/is-account.js';
 import outOfOffice from './api/out-of-office.js';
@@ -10,4 +11,5 @@ export async function routes(app: FastifyInstance) {
   await app.register(personInfo);
   await app.register(outOfOffice);
   await app.register(doNotDisturb);
+  await app.register(admin);
 }

@@ -62,14 +62,16 @@ export function describePostgresUrl(location: string): string {
 
 export async function openPostgresDatabase(location: string, options: PostgresOptions): Promise<Kysely<Database>> {
   const { connectionString, schema } = parsePostgresUrl(location);
-  if (schema !== undefined) {
-    const client = new pg.Client({ connectionString });
+  // One connection first: it proves the server can be reached (a clear error at start) and makes the schema.
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+  try {
     await client.connect();
-    try {
-      await client.query(`create schema if not exists ${schema}`);
-    } finally {
-      await client.end();
-    }
+    if (schema !== undefined) await client.query(`create schema if not exists ${schema}`);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot use the PostgreSQL database ${describePostgresUrl(location)}: ${reason}`, { cause: error });
+  } finally {
+    await client.end().catch(() => {});
   }
   const pool = new pg.Pool({
     connectionString,

@@ -62,13 +62,42 @@ class SwitchboardSqliteDialect extends SqliteDialect {
 }
 
 export function openSqliteDatabase(path: string): { db: Kysely<Database>; raw: SQLite.Database } {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const raw = new SQLite(path, { timeout: BUSY_TIMEOUT_MS });
-  // WAL lets readers and one writer work at once (CLI beside a running server); FULL syncs the WAL
-  // at every commit, so a write that answered 200 survives a crash of the process or the machine.
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  raw.pragma('foreign_keys = ON');
+  const raw = openWritable(path);
   const db = new Kysely<Database>({ dialect: new SwitchboardSqliteDialect({ database: raw }) });
   return { db, raw };
+}
+
+/**
+ * Opens the file and proves at once that it can be written, so that a missing folder, a read-only
+ * file or a file that is not a database stops the start with one clear sentence, not at the first
+ * request with a stack trace.
+ */
+function openWritable(path: string): SQLite.Database {
+  let raw: SQLite.Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    raw = new SQLite(path, { timeout: BUSY_TIMEOUT_MS });
+    // WAL lets readers and one writer work at once (CLI beside a running server); FULL syncs the WAL
+    // at every commit, so a write that answered 200 survives a crash of the process or the machine.
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+    // A file that opened read-only (SQLite falls back silently) fails only at its first write: write now.
+    raw.pragma(`user_version = ${Number(raw.pragma('user_version', { simple: true }))}`);
+    return raw;
+  } catch (error) {
+    raw?.close();
+    throw new Error(`Cannot use the SQLite database ${path}: ${explain(error)}`, { cause: error });
+  }
+}
+
+function explain(error: unknown): string {
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (/^SQLITE_READONLY|^EROFS$|^EACCES$|^EPERM$/.test(code)) {
+    return `it is read-only. Switchboard must be able to write it and to create its -wal and -shm files beside it.`;
+  }
+  if (/^ENOTDIR$|^EEXIST$/.test(code)) return 'its folder cannot be created (part of the path is a file).';
+  if (code === 'SQLITE_NOTADB') return 'the file is not a SQLite database.';
+  if (code === 'SQLITE_CANTOPEN') return 'the file cannot be opened or created (check the path and its permissions).';
+  return error instanceof Error ? error.message : String(error);
 }

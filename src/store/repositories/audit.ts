@@ -33,3 +33,30 @@ export function listAudit(db: Db, filter: { companyId?: string; limit: number })
   if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
   return query.execute();
 }
+
+export interface AuditQuery {
+  companyId?: string;
+  action?: string;
+  actor?: string;
+  subject?: string;
+  /** ISO timestamps: `since <= at < until`. */
+  since?: string;
+  until?: string;
+  /** Keyset cursor: only entries with a smaller id (older ones). */
+  beforeId?: number;
+  limit: number;
+}
+
+/** Entries that match every given filter, newest (highest id) first. */
+export function queryAudit(db: Db, filter: AuditQuery): Promise<AuditRow[]> {
+  let query = db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+  if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
+  // Timestamps are stored as ISO 8601 UTC text of one fixed format, so they compare as text.
+  if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+  if (filter.until !== undefined) query = query.where('at', '<', filter.until);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+  return query.execute();
+}
