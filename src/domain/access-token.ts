@@ -42,11 +42,31 @@ export function isValidAccessToken(check: TokenCheck): boolean {
   const presented = Buffer.from(check.presented.toLowerCase(), 'utf8');
   let valid = false;
   for (let day = check.today - check.dayWindow; day <= check.today + check.dayWindow; day++) {
-    const expected = Buffer.from(computeAccessToken(check.apiKey, check.companyId, day, check.hash));
+    const expected = expectedToken(check.apiKey, check.companyId, day, check.hash);
     const sameLength = expected.length === presented.length;
     // timingSafeEqual needs equal lengths; compare against itself so the work stays the same.
     const equal = timingSafeEqual(expected, sameLength ? presented : expected);
     valid = (sameLength && equal) || valid;
   }
   return valid;
+}
+
+/**
+ * The tokens of recent days, remembered: a token is a pure function of key, company, day and hash,
+ * so a remembered one can never outlive a rotated key (a new key is a new entry). Checking the
+ * window costs two hashes per day and key; remembering them is most of the cost of a request.
+ */
+const remembered = new Map<string, Buffer>();
+const REMEMBERED_MAX = 20_000;
+
+function expectedToken(apiKey: string, companyId: string, day: number, hash: HashFunction): Buffer {
+  const entry = `${hash}:${day}:${companyId}:${apiKey}`;
+  let token = remembered.get(entry);
+  if (token === undefined) {
+    token = Buffer.from(computeAccessToken(apiKey, companyId, day, hash));
+    // Oldest first: a Map keeps insertion order, so the first key is the oldest entry.
+    if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value as string);
+    remembered.set(entry, token);
+  }
+  return token;
 }

@@ -7,6 +7,7 @@ import {
   Kysely,
   type QueryCompiler,
   type SelectModifierNode,
+  type SqliteDatabase,
   SqliteDialect,
   SqliteDriver,
   SqliteQueryCompiler,
@@ -63,8 +64,31 @@ class SwitchboardSqliteDialect extends SqliteDialect {
 
 export function openSqliteDatabase(path: string): { db: Kysely<Database>; raw: SQLite.Database } {
   const raw = openWritable(path);
-  const db = new Kysely<Database>({ dialect: new SwitchboardSqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SwitchboardSqliteDialect({ database: withStatementCache(raw) }) });
   return { db, raw };
+}
+
+/** Statements kept at most; the service issues a few dozen distinct ones. */
+const STATEMENT_CACHE_MAX = 500;
+
+/**
+ * Kysely prepares every query anew, which costs SQLite a parse and plan each time (several times the
+ * cost of a point read). A statement is reusable as soon as it has run (Kysely runs them one at a
+ * time on this single connection), so each distinct SQL text is prepared once.
+ */
+function withStatementCache(raw: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = raw.prepare(sql);
+        if (statements.size < STATEMENT_CACHE_MAX) statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**
