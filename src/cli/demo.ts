@@ -59,6 +59,7 @@ export async function demoInstructions(db: Db, baseUrl: string, now: Date): Prom
     `  companyId: ${id}`,
     `  token of today (UTC day ${utcDay(now.getTime())}): ${token}`,
     `  tomorrow: npx switchboard token ${id}`,
+    `  interactive reference: ${baseUrl}/docs`,
     '',
     'Try it:',
     `curl -s '${baseUrl}/api/is-account?companyId=${id}&email=anna@demo.example&key=${token}'`,
