@@ -1,15 +1,10 @@
+import type { AuditEntry } from '../store/repositories/audit.js';
 import type { Db } from '../store/store.js';
 import { searchAudit } from './audit-query.js';
 
-export interface AuditJson {
+/** An audit entry as the CLI and the admin API show it: the recorded change and its id. */
+export interface AuditJson extends AuditEntry {
   id: number;
-  at: string;
-  actor: string;
-  action: string;
-  companyId: string | null;
-  subject: string;
-  before: unknown;
-  after: unknown;
 }
 
 /** The most recent entries, newest first: the first page of `searchAudit` (`switchboard audit`). */

@@ -27,13 +27,6 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     .execute();
 }
 
-/** The most recent entries first. */
-export function listAudit(db: Db, filter: { companyId?: string; limit: number }): Promise<AuditRow[]> {
-  let query = db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(filter.limit);
-  if (filter.companyId !== undefined) query = query.where('company_id', '=', filter.companyId);
-  return query.execute();
-}
-
 export interface AuditQuery {
   companyId?: string;
   action?: string;
