@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { isPostgresUrl } from './dialect/postgres.js';
+import { isPostgresUrl } from './dialect/postgres-url.js';
 import type { Store } from './store.js';
 import { exportDump } from './transfer.js';
 

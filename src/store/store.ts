@@ -1,12 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Capabilities } from './dialect/capabilities.js';
-import {
-  describePostgresUrl,
-  isPostgresUrl,
-  openPostgresDatabase,
-  parsePostgresUrl,
-  postgresCapabilities,
-} from './dialect/postgres.js';
+import { describePostgresUrl, isPostgresUrl, parsePostgresUrl } from './dialect/postgres-url.js';
 import { openSqliteDatabase, sqliteCapabilities } from './dialect/sqlite.js';
 import { encryptStoredKeys } from './encrypt-keys.js';
 import { createKeyring, type Keyring, withKeyring } from './keyring.js';
@@ -41,13 +35,15 @@ export interface StoreOptions {
  */
 export async function openStore(location: string = DEFAULT_DATABASE, options: StoreOptions = {}): Promise<Store> {
   const postgres = isPostgresUrl(location);
-  const opened = postgres
-    ? await openPostgresDatabase(location, { poolSize: options.poolSize ?? 10 })
+  // The PostgreSQL driver is loaded only for a PostgreSQL database: it costs SQLite's start ~70 ms.
+  const pg = postgres ? await import('./dialect/postgres.js') : undefined;
+  const opened = pg
+    ? await pg.openPostgresDatabase(location, { poolSize: options.poolSize ?? 10 })
     : openSqliteDatabase(location).db;
   const db = withKeyring(opened, options.keyring ?? createKeyring());
   const store: Store = {
     db,
-    capabilities: postgres ? postgresCapabilities : sqliteCapabilities,
+    capabilities: pg ? pg.postgresCapabilities : sqliteCapabilities,
     location: postgres ? describePostgresUrl(location) : location,
     schema: postgres ? (parsePostgresUrl(location).schema ?? 'public') : undefined,
     close: () => db.destroy(),

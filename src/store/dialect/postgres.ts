@@ -2,6 +2,9 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema/index.js';
 import type { Capabilities } from './capabilities.js';
+import { describePostgresUrl, parsePostgresUrl } from './postgres-url.js';
+
+export { describePostgresUrl, isPostgresUrl, parsePostgresUrl } from './postgres-url.js';
 
 export const postgresCapabilities: Capabilities = {
   identity: { type: 'integer', build: (column) => column.primaryKey().generatedByDefaultAsIdentity() },
@@ -34,32 +37,7 @@ export interface PostgresOptions {
   poolSize: number;
 }
 
-/** Whether a database location names a PostgreSQL server rather than a SQLite file. */
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
-/**
- * `postgres://user@host:port/db?schema=name`: the `schema` parameter is Switchboard's own (the
- * tests give each file a schema of its own); it becomes the connection's search_path.
- */
-export function parsePostgresUrl(location: string): { connectionString: string; schema: string | undefined } {
-  const url = new URL(location);
-  const schema = url.searchParams.get('schema') ?? undefined;
-  url.searchParams.delete('schema');
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
-    throw new Error('The schema parameter of a PostgreSQL URL must be lower-case letters, digits and _.');
-  }
-  return { connectionString: url.toString(), schema };
-}
-
-/** The location without its password, for messages and logs. */
-export function describePostgresUrl(location: string): string {
-  const url = new URL(location);
-  if (url.password) url.password = '***';
-  return url.toString();
-}
-
+/** Opens a pool on the URL's database (and schema); the server must answer at once. */
 export async function openPostgresDatabase(location: string, options: PostgresOptions): Promise<Kysely<Database>> {
   const { connectionString, schema } = parsePostgresUrl(location);
   // One connection first: it proves the server can be reached (a clear error at start) and makes the schema.
