@@ -6,6 +6,7 @@ import { recordAudit } from '../store/repositories/audit.js';
 import { findChannel } from '../store/repositories/channels.js';
 import type { AccountRow } from '../store/schema/index.js';
 import type { Db } from '../store/store.js';
+import { writeTransaction } from '../store/write-batch.js';
 import { type Change, timestamp } from './change.js';
 import { requireOwnAccount } from './own-account.js';
 
@@ -21,7 +22,7 @@ export interface AbsenceRequest {
 
 /** Replaces the whole absence of an account of the company, and records it in the audit trail. */
 export async function setAbsence(db: Db, companyId: string, request: AbsenceRequest, change: Change): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     const account = await requireOwnAccount(trx, companyId, request.accountEmail, 'accountEmail');
     const substitute = await resolveSubstitute(trx, companyId, account, request);
     const after = {

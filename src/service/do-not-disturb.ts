@@ -1,6 +1,7 @@
 import { updateAccount } from '../store/repositories/accounts.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import type { Db } from '../store/store.js';
+import { writeTransaction } from '../store/write-batch.js';
 import { type Change, timestamp } from './change.js';
 import { requireOwnAccount } from './own-account.js';
 
@@ -11,7 +12,7 @@ export async function setDoNotDisturb(
   request: { accountEmail: string; dnd: boolean },
   change: Change,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     const account = await requireOwnAccount(trx, companyId, request.accountEmail, 'accountEmail');
     const dnd = request.dnd ? 1 : 0;
     await updateAccount(trx, account.id, { dnd, updated_at: timestamp(change) });

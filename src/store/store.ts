@@ -6,6 +6,7 @@ import { encryptStoredKeys } from './encrypt-keys.js';
 import { createKeyring, type Keyring, withKeyring } from './keyring.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema/index.js';
+import { batchWrites } from './write-batch.js';
 
 export type Db = Kysely<Database>;
 
@@ -41,6 +42,7 @@ export async function openStore(location: string = DEFAULT_DATABASE, options: St
     ? await pg.openPostgresDatabase(location, { poolSize: options.poolSize ?? 10 })
     : openSqliteDatabase(location).db;
   const db = withKeyring(opened, options.keyring ?? createKeyring());
+  if (!pg) batchWrites(db);
   const store: Store = {
     db,
     capabilities: pg ? pg.postgresCapabilities : sqliteCapabilities,
