@@ -30,7 +30,8 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', String(port), ...args], {
-    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'info', ...env },
+    // As in buildTestApp: a test worker shares a loaded CPU, and a lag there is no overload of the service.
+    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'info', SWITCHBOARD_OVERLOAD_DELAY_MS: '2000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

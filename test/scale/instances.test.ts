@@ -199,7 +199,7 @@ test('serve --workers 2 answers from two processes, takes concurrent writes, and
       }),
     ),
   );
-  expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+  expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
 
   server.child.kill('SIGTERM');
   const [code] = (await once(server.child, 'exit')) as [number | null];
