@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest';
 import { SwitchboardError } from '../../src/domain/errors.js';
-import { recentAudit } from '../../src/service/audit.js';
 import { getAccount } from '../../src/service/accounts.js';
+import { recentAudit } from '../../src/service/audit.js';
 import { setDoNotDisturb } from '../../src/service/do-not-disturb.js';
 import type { Store } from '../../src/store/store.js';
 import { writeTransaction } from '../../src/store/write-batch.js';
