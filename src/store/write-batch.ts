@@ -49,7 +49,11 @@ class WriteBatcher {
           await sql`release write`.execute(trx);
         }
       });
-      jobs.forEach((job, i) => (outcomes[i]?.ok ? job.resolve(outcomes[i]?.value) : job.reject(outcomes[i]?.value)));
+      jobs.forEach((job, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) job.resolve(outcome.value);
+        else job.reject(outcome?.value);
+      });
     } catch (error) {
       for (const job of jobs) job.reject(error);
     } finally {
