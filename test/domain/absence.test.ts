@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Absence, absencePhase, viewAbsence } from '../../src/domain/absence.js';
 import { describePerson, type PersonRecord } from '../../src/domain/person.js';
+import { PERSON_INFO_FIELDS } from '../contract.js';
 
 const TODAY = '2023-08-10';
 
@@ -191,22 +192,7 @@ function person(overrides: Partial<PersonRecord> = {}): PersonRecord {
 
 describe('describePerson', () => {
   it('answers the fields in the contract order', () => {
-    expect(Object.keys(describePerson(person(), TODAY, false))).toEqual([
-      'name',
-      'talkToMe',
-      'avatar',
-      'email',
-      'phone',
-      'mobile',
-      'companyName',
-      'position',
-      'available',
-      'awayInfo',
-      'awayFrom',
-      'awayUntil',
-      'substitution',
-      'onlineState',
-    ]);
+    expect(Object.keys(describePerson(person(), TODAY, false))).toEqual(PERSON_INFO_FIELDS);
   });
 
   it('a present person without absence: available, nothing away', () => {

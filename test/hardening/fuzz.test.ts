@@ -34,6 +34,7 @@ import type { AppConfig } from '../../src/http/config.js';
 import { setAbsence } from '../../src/service/absence.js';
 import { setDoNotDisturb } from '../../src/service/do-not-disturb.js';
 import type { Store } from '../../src/store/store.js';
+import { PERSON_INFO_FIELDS } from '../contract.js';
 import { openTestStore, TEST_DIALECT } from '../databases.js';
 import { makeAccount, makeChannel, makeCompany, TEST_CHANGE, type TestCompany } from '../factories.js';
 import { NOON } from '../helper.js';
@@ -87,24 +88,7 @@ const ALLOWED_METHODS = new Set<Method>(['GET', 'HEAD', 'POST']);
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
 const SAVED = { success: true, error: false, message: 'The changes have been saved' };
-const PERSON_FIELDS = [
-  'success',
-  'error',
-  'name',
-  'talkToMe',
-  'avatar',
-  'email',
-  'phone',
-  'mobile',
-  'companyName',
-  'position',
-  'available',
-  'awayInfo',
-  'awayFrom',
-  'awayUntil',
-  'substitution',
-  'onlineState',
-];
+const PERSON_FIELDS = ['success', 'error', ...PERSON_INFO_FIELDS];
 
 /** The errors the public API may answer (the operator's tools have their own), by status. */
 const PUBLIC_ERRORS: ErrorCode[] = [

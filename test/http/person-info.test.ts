@@ -4,6 +4,7 @@ import { updateAccount } from '../../src/service/accounts.js';
 import type { Change } from '../../src/service/change.js';
 import { setDoNotDisturb } from '../../src/service/do-not-disturb.js';
 import { updateAccount as updateAccountRow } from '../../src/store/repositories/accounts.js';
+import { PERSON_INFO_FIELDS } from '../contract.js';
 import { makeAccount, makeChannel, makeCompany, type TestCompany } from '../factories.js';
 import { buildTestApp, call, NOON, snapshot, type TestApp, type Transport } from '../helper.js';
 
@@ -12,24 +13,7 @@ const TRANSPORTS: Transport[] = ['query', 'form', 'json'];
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CHANGE: Change = { actor: 'test', now: NOON };
 
-const FIELDS = [
-  'success',
-  'error',
-  'name',
-  'talkToMe',
-  'avatar',
-  'email',
-  'phone',
-  'mobile',
-  'companyName',
-  'position',
-  'available',
-  'awayInfo',
-  'awayFrom',
-  'awayUntil',
-  'substitution',
-  'onlineState',
-];
+const FIELDS = ['success', 'error', ...PERSON_INFO_FIELDS];
 
 const MESSAGES = {
   talkToMeIdMissing: 'The parameter talkToMeId must be filled.',

@@ -8,8 +8,6 @@ import type { Database } from '../schema/index.js';
 export interface Capabilities {
   /** Column type and builder of an auto-incrementing integer primary key. */
   identity: { type: ColumnDataType; build: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder };
-  /** Case-insensitive `LIKE`, for filters in listings. */
-  caseInsensitiveLike: 'like' | 'ilike';
   /**
    * Whether an error means that the database cannot be reached or is too busy right now (the
    * request may succeed later: 503), rather than a fault of the request or the code (500).

@@ -8,7 +8,6 @@ export { describePostgresUrl, isPostgresUrl, parsePostgresUrl } from './postgres
 
 export const postgresCapabilities: Capabilities = {
   identity: { type: 'integer', build: (column) => column.primaryKey().generatedByDefaultAsIdentity() },
-  caseInsensitiveLike: 'ilike',
   isUnavailable: isConnectionFailure,
   // An identity column's sequence ignores explicit ids; without this the next insert would collide.
   followInsertedIds: async (db, table) => {

@@ -20,7 +20,6 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 export const sqliteCapabilities: Capabilities = {
   identity: { type: 'integer', build: (column) => column.primaryKey().autoIncrement() },
-  caseInsensitiveLike: 'like',
   // Another process held the write lock for longer than the busy timeout.
   // AUTOINCREMENT already continues after the largest id inserted.
   followInsertedIds: async () => {},
